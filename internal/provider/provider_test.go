@@ -3,10 +3,12 @@ package provider
 import (
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/terraform-roblox/terraform-provider-roblox/internal/emulator"
 )
@@ -60,4 +62,52 @@ provider "roblox" {
   min_retry_delay_ms = 5
 }
 `, key, e.url, testUniverse)
+}
+
+func TestProviderConfigErrors(t *testing.T) {
+	// Not parallel: it clears the provider's environment variables for the run.
+	t.Setenv("ROBLOX_API_KEY", "")
+	t.Setenv("ROBLOX_BASE_URL", "")
+	t.Setenv("ROBLOX_UNIVERSE_ID", "")
+	const entry = `
+resource "roblox_datastore_entry" "test" {
+  universe_id    = 1
+  datastore_name = "d"
+  key            = "k"
+  value          = "1"
+}`
+	tests := map[string]struct {
+		provider string
+		env      map[string]string
+		want     string
+	}{
+		"missing key":       {provider: `provider "roblox" {}`, want: `(?s)Missing Roblox API Key.*ROBLOX_API_KEY`},
+		"malformed url":     {provider: "provider \"roblox\" {\n  api_key  = \"k\"\n  base_url = \"apis.roblox.com\"\n}", want: `(?s)Invalid Base URL.*absolute http`},
+		"malformed env url": {provider: `provider "roblox" { api_key = "k" }`, env: map[string]string{"ROBLOX_BASE_URL": "ftp://x"}, want: `Invalid Base URL`},
+		"bad env universe":  {provider: `provider "roblox" { api_key = "k" }`, env: map[string]string{"ROBLOX_UNIVERSE_ID": "abc"}, want: `(?s)Invalid Universe ID.*ROBLOX_UNIVERSE_ID`},
+		"unknown key": {
+			provider: `
+resource "terraform_data" "key" {
+  input = "k"
+}
+provider "roblox" { api_key = terraform_data.key.output }`,
+			want: `(?s)Unknown Provider Configuration Value.*api_key`,
+		},
+		"retries out of range": {provider: "provider \"roblox\" {\n  api_key     = \"k\"\n  max_retries = 50\n}", want: `max_retries`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testProviders,
+				Steps: []resource.TestStep{{
+					Config:      tc.provider + entry,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
 }
