@@ -400,9 +400,22 @@ func TestContractAuth(t *testing.T) {
 func TestLimiterKeepsBurstUnderBudget(t *testing.T) {
 	t.Parallel()
 	const budget = 600 // per minute: 10 per second
-	const burst = budget + 30
-	run := func(limits opencloud.RateLimits) (rejected int, took time.Duration) {
+	run := func(limits opencloud.RateLimits, burst int) (rejected int, took time.Duration) {
 		c, emu := setup(t, emulator.Options{RateLimit: budget}, opencloud.Config{RateLimits: limits, Retry: opencloud.RetryConfig{Disabled: true}})
+		// The service's bucket has been filling long before a client starts; the emulator's starts
+		// with the first request. Start it first, as in real life, so the client's budget is
+		// compared with a bucket that is at least as old as its own.
+		if _, err := emu.PutEntry(universe, "Inventory", "global", "warm", []byte("1"), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		warm := httptest.NewServer(emu)
+		defer warm.Close()
+		unlimited, _ := opencloud.New(opencloud.Config{BaseURL: warm.URL, APIKey: key, RateLimits: opencloud.RateLimits{StandardRead: -1}})
+		if _, err := unlimited.GetEntry(context.Background(), ref("warm")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+		emu.ResetStats()
 		start := time.Now()
 		var wg sync.WaitGroup
 		for i := range burst {
@@ -418,10 +431,10 @@ func TestLimiterKeepsBurstUnderBudget(t *testing.T) {
 	// The client cannot know when the service's bucket started filling, so its own budget keeps a
 	// small margin below the service's.
 	limited := opencloud.RateLimits{StandardRead: budget - 10, Burst: budget - 10}
-	if n, took := run(limited); n != 0 || took < 3*time.Second {
+	if n, took := run(limited, budget+30); n != 0 || took < 3*time.Second {
 		t.Errorf("with the limiter: %d requests answered 429 in %v; want 0, spread over about 4s", n, took)
 	}
-	if n, _ := run(opencloud.RateLimits{StandardRead: -1}); n == 0 {
+	if n, _ := run(opencloud.RateLimits{StandardRead: -1}, 2*budget); n == 0 {
 		t.Error("without the limiter the burst was not throttled: the budget in this test is too loose to prove anything")
 	}
 }

@@ -46,7 +46,8 @@ func (r *orderedEntryResource) Metadata(_ context.Context, req resource.Metadata
 func (r *orderedEntryResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An entry of an ordered data store: an integer value kept in sorted order, as used for leaderboards. " +
-			"Creating never overwrites an existing entry.",
+			"Creating never overwrites an existing entry. Updates set the value unconditionally: ordered data stores keep no " +
+			"versions, so a change made by game servers after the last refresh is overwritten.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`universe_id/datastore_name/scope/key`, each segment percent-encoded; the import ID.",

@@ -80,8 +80,8 @@ func (p *robloxProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.Int64{int64validator.AtLeast(1)},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: "How many times a request that failed with 429, a 5xx status or a network error is sent again, " +
-					"with exponential backoff. Defaults to `5`; `0` turns retries off.",
+				MarkdownDescription: "How many times a request that failed with 429, 500, 502, 503 or 504, or a network error, is sent again " +
+					"with exponential backoff, when repeating it is safe. Defaults to `5`; `0` turns retries off.",
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
