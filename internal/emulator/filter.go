@@ -19,7 +19,7 @@ const (
 // zeros; the empty string means no filter. The grammar is strict so that a
 // filter the service would reject fails here too, instead of working against
 // the emulator only. A minimum above the maximum is rejected as well.
-func parseOrderedFilter(s string) (min, max *int64, err error) {
+func parseOrderedFilter(s string) (minimum, maximum *int64, err error) {
 	if s == "" {
 		return nil, nil, nil
 	}
@@ -72,14 +72,14 @@ func filterBound(s, prefix string) (int64, error) {
 
 // formatOrderedFilter writes bounds in the canonical form that
 // parseOrderedFilter accepts.
-func formatOrderedFilter(min, max *int64) string {
+func formatOrderedFilter(lo, hi *int64) string {
 	switch {
-	case min != nil && max != nil:
-		return filterMinPrefix + strconv.FormatInt(*min, 10) + filterAnd + filterMaxPrefix + strconv.FormatInt(*max, 10)
-	case min != nil:
-		return filterMinPrefix + strconv.FormatInt(*min, 10)
-	case max != nil:
-		return filterMaxPrefix + strconv.FormatInt(*max, 10)
+	case lo != nil && hi != nil:
+		return filterMinPrefix + strconv.FormatInt(*lo, 10) + filterAnd + filterMaxPrefix + strconv.FormatInt(*hi, 10)
+	case lo != nil:
+		return filterMinPrefix + strconv.FormatInt(*lo, 10)
+	case hi != nil:
+		return filterMaxPrefix + strconv.FormatInt(*hi, 10)
 	}
 	return ""
 }

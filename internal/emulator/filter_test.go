@@ -49,10 +49,10 @@ func TestParseOrderedFilter(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			min, max, err := parseOrderedFilter(tc.in)
+			gotMin, gotMax, err := parseOrderedFilter(tc.in)
 			if tc.wantErr {
 				if err == nil {
-					t.Fatalf("parseOrderedFilter(%q) = %v, %v; want an error", tc.in, show(min), show(max))
+					t.Fatalf("parseOrderedFilter(%q) = %v, %v; want an error", tc.in, show(gotMin), show(gotMax))
 				}
 				if err.Error() == "" {
 					t.Error("empty error message")
@@ -62,10 +62,10 @@ func TestParseOrderedFilter(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parseOrderedFilter(%q): %v", tc.in, err)
 			}
-			if !sameBound(min, tc.min) || !sameBound(max, tc.max) {
-				t.Errorf("parseOrderedFilter(%q) = %v, %v; want %v, %v", tc.in, show(min), show(max), show(tc.min), show(tc.max))
+			if !sameBound(gotMin, tc.min) || !sameBound(gotMax, tc.max) {
+				t.Errorf("parseOrderedFilter(%q) = %v, %v; want %v, %v", tc.in, show(gotMin), show(gotMax), show(tc.min), show(tc.max))
 			}
-			if got := formatOrderedFilter(min, max); got != tc.in {
+			if got := formatOrderedFilter(gotMin, gotMax); got != tc.in {
 				t.Errorf("canonical form %q, want %q", got, tc.in)
 			}
 		})
@@ -84,23 +84,23 @@ func FuzzParseOrderedFilter(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		min, max, err := parseOrderedFilter(s)
+		gotMin, gotMax, err := parseOrderedFilter(s)
 		if err != nil {
-			if min != nil || max != nil {
+			if gotMin != nil || gotMax != nil {
 				t.Fatalf("error with bounds for %q", s)
 			}
 			return
 		}
-		canonical := formatOrderedFilter(min, max)
+		canonical := formatOrderedFilter(gotMin, gotMax)
 		if canonical != s {
 			t.Fatalf("accepted %q, whose canonical form is %q", s, canonical)
 		}
-		min2, max2, err := parseOrderedFilter(canonical)
-		if err != nil || !sameBound(min, min2) || !sameBound(max, max2) {
-			t.Fatalf("canonical %q re-parses to %v, %v, %v", canonical, show(min2), show(max2), err)
+		gotMin2, gotMax2, err := parseOrderedFilter(canonical)
+		if err != nil || !sameBound(gotMin, gotMin2) || !sameBound(gotMax, gotMax2) {
+			t.Fatalf("canonical %q re-parses to %v, %v, %v", canonical, show(gotMin2), show(gotMax2), err)
 		}
-		if min != nil && max != nil && *min > *max {
-			t.Fatalf("accepted min %d above max %d", *min, *max)
+		if gotMin != nil && gotMax != nil && *gotMin > *gotMax {
+			t.Fatalf("accepted min %d above max %d", *gotMin, *gotMax)
 		}
 	})
 }
@@ -115,9 +115,9 @@ func TestOrderedFilterRendersParse(t *testing.T) {
 				continue
 			}
 			s := formatOrderedFilter(lo, hi)
-			min, max, err := parseOrderedFilter(s)
-			if err != nil || !sameBound(min, lo) || !sameBound(max, hi) {
-				t.Errorf("%q parses to %v, %v, %v", s, show(min), show(max), err)
+			gotMin, gotMax, err := parseOrderedFilter(s)
+			if err != nil || !sameBound(gotMin, lo) || !sameBound(gotMax, hi) {
+				t.Errorf("%q parses to %v, %v, %v", s, show(gotMin), show(gotMax), err)
 			}
 		}
 	}

@@ -196,10 +196,11 @@ func writeSnapshot(path string, recs []record) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
+	// A bufio.Writer keeps its first write error and Flush returns it, so the writes need no checks of their own.
 	w := bufio.NewWriter(tmp)
-	w.WriteString(journalHeader + "\n")
+	_, _ = w.WriteString(journalHeader + "\n")
 	for i := range recs {
-		w.Write(encodeLine(&recs[i]))
+		_, _ = w.Write(encodeLine(&recs[i]))
 	}
 	if err := w.Flush(); err != nil {
 		return err

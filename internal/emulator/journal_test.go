@@ -153,8 +153,12 @@ func TestTornJournal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f.WriteString(tc.tail)
-			f.Close()
+			if _, err := f.WriteString(tc.tail); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Close(); err != nil {
+				t.Fatal(err)
+			}
 
 			e2, err := New(Options{APIKeys: []string{testKey}, StatePath: path, Now: clock.Now})
 			if tc.wantErr != "" {
@@ -207,14 +211,18 @@ func TestStateFileProblems(t *testing.T) {
 			"not after"},
 	} {
 		path := filepath.Join(dir, strings.ReplaceAll(name, " ", "_"))
-		os.WriteFile(path, []byte(tc.content), 0o600)
+		if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := New(Options{APIKeys: []string{testKey}, StatePath: path}); err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 			t.Errorf("%s: error %v, want one about %q", name, err, tc.wantErr)
 		}
 	}
 	// An empty file is a new state file.
 	empty := filepath.Join(dir, "empty")
-	os.WriteFile(empty, nil, 0o600)
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	e, err := New(Options{APIKeys: []string{testKey}, StatePath: empty})
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +265,8 @@ func TestHelperEmulatorProcess(t *testing.T) {
 		os.Exit(1)
 	}
 	fmt.Println("ADDR", ln.Addr())
-	http.Serve(ln, e)
+	// Serve until the parent kills this process; it returns only on a listener failure.
+	_ = http.Serve(ln, e)
 }
 
 // TestCrashWithSIGKILL kills an emulator process in the middle of a stream
@@ -276,7 +285,8 @@ func TestCrashWithSIGKILL(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer cmd.Process.Kill()
+	// Normally the child is already killed below; this covers a t.Fatal before that.
+	defer func() { _ = cmd.Process.Kill() }()
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "ADDR ") {
 		t.Fatalf("child said %q, %v", line, err)
@@ -296,7 +306,7 @@ func TestCrashWithSIGKILL(t *testing.T) {
 		if err != nil {
 			return false
 		}
-		io.Copy(io.Discard, resp.Body)
+		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
 	}
@@ -331,7 +341,8 @@ func TestCrashWithSIGKILL(t *testing.T) {
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	// Wait reports the kill itself ("signal: killed"); it is only here to reap the child.
+	_ = cmd.Wait()
 	close(stop)
 	wg.Wait()
 

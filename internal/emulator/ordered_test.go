@@ -98,7 +98,9 @@ func TestOrderedPathEncoding(t *testing.T) {
 			t.Fatalf("increment %q: %d %s", id, code, body)
 		}
 		var got orderedEntryWire
-		json.Unmarshal([]byte(body), &got)
+		if err := json.Unmarshal([]byte(body), &got); err != nil {
+			t.Fatalf("increment %q answered %s: %v", id, body, err)
+		}
 		if got.ID != id || got.Value != 11 || got.Path != "universes/1234/orderedDataStores/My Board/scopes/s/1/entries/"+id {
 			t.Errorf("increment %q answered %s", id, body)
 		}

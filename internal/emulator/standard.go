@@ -107,8 +107,8 @@ func (c *call) badRequest(code, message string) *reply {
 	return c.fail(http.StatusBadRequest, code, message)
 }
 
-// limit reads the limit parameter: def when absent, lowered to max.
-func (c *call) limit(def, max int) (int, *reply) {
+// limit reads the limit parameter: def when absent, lowered to ceiling.
+func (c *call) limit(def, ceiling int) (int, *reply) {
 	s := c.param("limit")
 	if s == "" {
 		return def, nil
@@ -117,7 +117,7 @@ func (c *call) limit(def, max int) (int, *reply) {
 	if err != nil || n < 1 {
 		return 0, c.badRequest(codeInvalidArgument, fmt.Sprintf("limit %s is not a positive integer", quoteShort(s)))
 	}
-	return min(n, max), nil
+	return min(n, ceiling), nil
 }
 
 func (c *call) boolParam(name string) (bool, *reply) {

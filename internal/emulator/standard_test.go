@@ -415,7 +415,9 @@ func TestListDatastores(t *testing.T) {
 
 	first := do(t, e, request{method: http.MethodGet, target: std("", "limit", "1")})
 	var p page
-	json.Unmarshal(first.Body.Bytes(), &p)
+	if err := json.Unmarshal(first.Body.Bytes(), &p); err != nil {
+		t.Fatalf("first page %s: %v", first.Body, err)
+	}
 	for name, params := range map[string][]string{
 		"garbage cursor":     {"cursor", "not-a-cursor"},
 		"cursor of a prefix": {"cursor", p.NextPageCursor, "prefix", "P"},
@@ -517,7 +519,9 @@ func TestListEntryKeys(t *testing.T) {
 		setEntry(t, e, "E", "global", "k", "1", nil)
 		ds := do(t, e, request{method: http.MethodGet, target: std("", "limit", "1")})
 		var dp struct{ NextPageCursor string }
-		json.Unmarshal(ds.Body.Bytes(), &dp)
+		if err := json.Unmarshal(ds.Body.Bytes(), &dp); err != nil {
+			t.Fatalf("data store page %s: %v", ds.Body, err)
+		}
 		wantStandardError(t, do(t, e, request{method: http.MethodGet, target: std(pathEntries, "datastoreName", "D", "cursor", dp.NextPageCursor)}), http.StatusBadRequest, "INVALID_ARGUMENT", "InvalidCursor")
 	})
 }
@@ -734,8 +738,12 @@ func TestEntryAccessors(t *testing.T) {
 			t.Errorf("PutEntry with %s succeeded", name)
 		}
 	}
-	e.PutEntry(testUniverse, "D", "b", "k", []byte("1"), nil, nil)
-	e.PutEntry(testUniverse, "D", "a", "z", []byte("1"), nil, nil)
+	if _, err := e.PutEntry(testUniverse, "D", "b", "k", []byte("1"), nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.PutEntry(testUniverse, "D", "a", "z", []byte("1"), nil, nil); err != nil {
+		t.Fatal(err)
+	}
 	if got, want := e.Entries(testUniverse, "D"), []EntryKey{{"a", "z"}, {"b", "k"}, {"global", "k"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Entries %v, want %v", got, want)
 	}

@@ -142,7 +142,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		httpReq.Header.Set("Content-Type", "application/json")
 	}
 
-	resp, err := c.send(ctx, req, httpReq)
+	resp, err := c.send(req, httpReq)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", req.op, err)
 	}

@@ -60,8 +60,9 @@ const (
 
 // send runs the attempts of one request. Waits between attempts follow Retry-After or
 // x-ratelimit-reset when the service gives them, else exponential backoff with jitter, and a retry
-// that could not finish before the context deadline is not started.
-func (c *Client) send(ctx context.Context, req request, httpReq *http.Request) (*http.Response, error) {
+// that could not finish before the context deadline is not started. The context is httpReq's, which
+// retryablehttp hands to CheckRetry.
+func (c *Client) send(req request, httpReq *http.Request) (*http.Response, error) {
 	rreq, err := retryablehttp.FromRequest(httpReq)
 	if err != nil {
 		return nil, err

@@ -34,12 +34,13 @@ resource "roblox_datastore_entry" "test" {
 `, key, value, extra)
 }
 
-// expectEntry checks the emulator's live entry against a JSON value (by meaning), attributes and user ids.
-func expectEntry(env *testEnv, scope, key, value, attributes string, userIDs ...int64) emulatorCheck {
+// expectEntry checks the emulator's live entry in the global scope against a JSON value (by meaning),
+// attributes and user ids.
+func expectEntry(env *testEnv, key, value, attributes string, userIDs ...int64) emulatorCheck {
 	return func() error {
-		e, ok := env.emu.Entry(testUniverse, "LiveConfig", scope, key)
+		e, ok := env.emu.Entry(testUniverse, "LiveConfig", "global", key)
 		if !ok {
-			return fmt.Errorf("entry %q/%q is not in the emulator", scope, key)
+			return fmt.Errorf("entry %q/%q is not in the emulator", "global", key)
 		}
 		if eq, err := JSONSemanticallyEqual(e.Value, []byte(value)); err != nil || !eq {
 			return fmt.Errorf("emulator value %s, want %s", e.Value, value)
@@ -96,7 +97,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(entryAddr, tfjsonpath.New("user_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.Int64Exact(7), knownvalue.Int64Exact(42)})),
 					statecheck.ExpectKnownValue(entryAddr, tfjsonpath.New("version"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(entryAddr, tfjsonpath.New("created_time"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":false,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":false,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -107,7 +108,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectUnknownValue(entryAddr, tfjsonpath.New("version")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -125,7 +126,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -138,7 +139,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -151,7 +152,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -166,7 +167,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{"owner":"liveops"}`, 7, 42),
 				},
 			},
 			{
@@ -181,7 +182,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectEntry(env, "global", "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{}`),
+					expectEntry(env, "live", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{}`),
 				},
 			},
 			{
@@ -201,7 +202,7 @@ func TestDatastoreEntryResource_lifecycle(t *testing.T) {
 						}
 						return nil
 					}),
-					expectEntry(env, "global", "live-2", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{}`),
+					expectEntry(env, "live-2", `{"flags":{"double_xp":true,"shop_v2":true},"ratio":1}`, `{}`),
 				},
 			},
 		},
@@ -264,7 +265,7 @@ func TestDatastoreEntryResource_importSpecialKeys(t *testing.T) {
 						Config: entryConfig(env, key, `jsonencode([1, "two", { three = 3 }])`, `user_ids = [1]`),
 						ConfigStateChecks: []statecheck.StateCheck{
 							statecheck.ExpectKnownValue(entryAddr, tfjsonpath.New("id"), knownvalue.StringExact(id.String())),
-							expectEntry(env, "global", key, `[1,"two",{"three":3}]`, `{}`, 1),
+							expectEntry(env, key, `[1,"two",{"three":3}]`, `{}`, 1),
 						},
 					},
 					{ResourceName: entryAddr, ImportState: true, ImportStateVerify: true, ImportStateId: id.String()},
@@ -399,7 +400,7 @@ resource "roblox_datastore_entry" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(entryAddr, plancheck.ResourceActionUpdate),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{expectEntry(env, "global", "User_1", `{"gems":15}`, `{}`)},
+				ConfigStateChecks: []statecheck.StateCheck{expectEntry(env, "User_1", `{"gems":15}`, `{}`)},
 			},
 			{
 				// The key may not delete either.
