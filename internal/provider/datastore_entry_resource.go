@@ -68,22 +68,11 @@ func (r *datastoreEntryResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"Creating never overwrites an existing entry, and updates are conditional on the version Terraform last saw, " +
 			"so a change made by game servers since the last refresh is reported instead of overwritten.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`universe_id/datastore_name/scope/key`, each segment percent-encoded; the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":             idAttribute(),
 			"universe_id":    universeIDAttribute(),
 			"datastore_name": identityStringAttribute("Name of the standard data store, 1 to 50 bytes."),
-			"scope": schema.StringAttribute{
-				MarkdownDescription: "Scope of the entry, 1 to 50 bytes. Defaults to `global`. Changing it replaces the entry.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(opencloud.DefaultScope),
-				Validators:          nameValidators(),
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"key": identityStringAttribute("Key of the entry, 1 to 50 bytes; may hold any characters, `/` included."),
+			"scope":          scopeAttribute(),
+			"key":            identityStringAttribute("Key of the entry, 1 to 50 bytes; may hold any characters, `/` included."),
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The entry's value as JSON text, at most 4,194,304 bytes; `jsonencode(...)` is the easy way to write it. " +
 					"Compared by meaning: whitespace, key order and number spelling (`1`, `1.0`, `1e0`) make no diff, while any real change does. " +

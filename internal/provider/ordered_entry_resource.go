@@ -7,9 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/terraform-roblox/terraform-provider-roblox/internal/opencloud"
@@ -49,22 +46,11 @@ func (r *orderedEntryResource) Schema(_ context.Context, _ resource.SchemaReques
 			"Creating never overwrites an existing entry. Updates set the value unconditionally: ordered data stores keep no " +
 			"versions, so a change made by game servers after the last refresh is overwritten.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "`universe_id/datastore_name/scope/key`, each segment percent-encoded; the import ID.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id":             idAttribute(),
 			"universe_id":    universeIDAttribute(),
 			"datastore_name": identityStringAttribute("Name of the ordered data store, 1 to 50 bytes."),
-			"scope": schema.StringAttribute{
-				MarkdownDescription: "Scope of the entry, 1 to 50 bytes. Defaults to `global`. Changing it replaces the entry.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString(opencloud.DefaultScope),
-				Validators:          nameValidators(),
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"key": identityStringAttribute("Key (entry id) of the entry, 1 to 50 bytes."),
+			"scope":          scopeAttribute(),
+			"key":            identityStringAttribute("Key (entry id) of the entry, 1 to 50 bytes."),
 			"value": schema.Int64Attribute{
 				MarkdownDescription: "The entry's value, a 64-bit signed integer.",
 				Required:            true,

@@ -12,10 +12,34 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/terraform-roblox/terraform-provider-roblox/internal/opencloud"
 )
+
+// idAttribute is the computed id of every resource, which is also its import ID.
+func idAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "`universe_id/datastore_name/scope/key`, each segment percent-encoded; the import ID.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// scopeAttribute is the scope of every resource, `global` unless set.
+func scopeAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Scope of the entry, 1 to 50 bytes. Defaults to `global`. Changing it replaces the entry.",
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(opencloud.DefaultScope),
+		Validators:          nameValidators(),
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
 
 // universeIDAttribute is the universe_id of every resource: optional when the provider sets one.
 func universeIDAttribute() schema.Int64Attribute {
