@@ -43,7 +43,8 @@ var (
 
 const (
 	modulePath = "github.com/terraform-roblox/terraform-provider-roblox"
-	// universeID is the experience the demo pretends to manage; the emulator accepts any id.
+	// universeID is the experience the demo pretends to manage; the emulator accepts any id. The
+	// import block of examples/support-edit names it, since Terraform 1.5 takes only a literal there.
 	universeID = "4242424242"
 )
 
@@ -90,8 +91,14 @@ type demo struct {
 	tfEnv          []string
 
 	apiKey, baseURL string
+	supportKey      string // the least-privilege key of the support-edit scenario
+	keysFile        string // the emulator's -keys file, which holds the support key
 	emulator        *exec.Cmd
 	emulatorDone    chan struct{}
+
+	// players is what data store "Inventory" should hold: written by the support-edit scenario,
+	// refund included, and read by the migration scenario.
+	players []player
 
 	step string // what the demo is doing, for the failure message
 }
@@ -100,6 +107,7 @@ type demo struct {
 type scenario struct {
 	name, dir string
 	vars      []string // -var flags every plan and apply of the scenario needs
+	env       []string // the environment of its Terraform commands: d.tfEnv, or that with another key
 }
 
 func (d *demo) run(ctx context.Context, tfFlag string) error {
@@ -108,7 +116,7 @@ func (d *demo) run(ctx context.Context, tfFlag string) error {
 	}
 	d.step = "building the provider and the emulator"
 	d.say("==> Building the provider and the emulator into %s (minutes the first time, seconds once Go has cached the build)", d.rel(d.bin))
-	if _, err := d.exec(ctx, d.root, os.Environ(), quiet, "go", "build", "-o", d.bin+string(filepath.Separator),
+	if _, _, err := d.exec(ctx, d.root, os.Environ(), quiet, "go", "build", "-o", d.bin+string(filepath.Separator),
 		".", "./internal/cmd/opencloud-emulator"); err != nil {
 		return err
 	}
@@ -125,6 +133,10 @@ func (d *demo) run(ctx context.Context, tfFlag string) error {
 	if err != nil {
 		return err
 	}
+	support, err := d.supportEdit(ctx)
+	if err != nil {
+		return err
+	}
 	leaderboard, err := d.leaderboard(ctx)
 	if err != nil {
 		return err
@@ -135,7 +147,7 @@ func (d *demo) run(ctx context.Context, tfFlag string) error {
 	}
 
 	d.say("\n==> Checking that a second plan finds nothing to do in every scenario")
-	for _, sc := range []*scenario{liveops, leaderboard, migration} {
+	for _, sc := range []*scenario{liveops, support, leaderboard, migration} {
 		d.step = "second plan of " + sc.name
 		if code, err := d.tf(ctx, sc, quiet, append([]string{"plan", "-detailed-exitcode"}, sc.vars...)...); err != nil {
 			return err
@@ -190,15 +202,26 @@ func (d *demo) locate(tfFlag string) error {
 	return os.MkdirAll(d.bin, 0o755)
 }
 
-// startEmulator runs the emulator on a free loopback port with a random full-access key. The key
-// goes by environment, not argument, so it stays out of the process list.
+// startEmulator runs the emulator on a free loopback port with two random keys: a full-access one,
+// which goes by environment rather than argument so it stays out of the process list, and the
+// support-edit scenario's least-privilege key, from a keys file in .demo/.
 func (d *demo) startEmulator() error {
 	d.step = "starting the Open Cloud emulator"
-	key := make([]byte, 16)
-	if _, err := rand.Read(key); err != nil {
+	var err error
+	if d.apiKey, err = randomKey("demo-"); err != nil {
 		return err
 	}
-	d.apiKey = "demo-" + hex.EncodeToString(key)
+	if d.supportKey, err = randomKey("support-"); err != nil {
+		return err
+	}
+	keys, err := supportKeysFile(d.supportKey)
+	if err != nil {
+		return err
+	}
+	d.keysFile = filepath.Join(d.dir, "keys.json")
+	if err := os.WriteFile(d.keysFile, keys, 0o600); err != nil {
+		return err
+	}
 	logPath := filepath.Join(d.dir, "emulator.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -206,7 +229,7 @@ func (d *demo) startEmulator() error {
 	}
 	defer logFile.Close() // the child holds its own copy
 
-	d.emulator = exec.Command(filepath.Join(d.bin, "opencloud-emulator"+exeSuffix()), "-addr", "127.0.0.1:0")
+	d.emulator = exec.Command(filepath.Join(d.bin, "opencloud-emulator"+exeSuffix()), "-addr", "127.0.0.1:0", "-keys", d.keysFile)
 	d.emulator.Env = append(os.Environ(), "OPENCLOUD_EMULATOR_API_KEY="+d.apiKey)
 	d.emulator.Stdout, d.emulator.Stderr = logFile, logFile
 	if err := d.emulator.Start(); err != nil {
@@ -221,8 +244,8 @@ func (d *demo) startEmulator() error {
 		log, _ := os.ReadFile(logPath)
 		if m := listening.FindSubmatch(log); m != nil {
 			d.baseURL = string(m[1])
-			d.say("==> Starting the Open Cloud emulator on %s with a demo key (log: %s)",
-				strings.TrimPrefix(d.baseURL, "http://"), d.rel(logPath))
+			d.say("==> Starting the Open Cloud emulator on %s with a full-access demo key and a support key from %s (log: %s)",
+				strings.TrimPrefix(d.baseURL, "http://"), d.rel(d.keysFile), d.rel(logPath))
 			return nil
 		}
 		select {
@@ -234,6 +257,38 @@ func (d *demo) startEmulator() error {
 	return errors.New("the emulator did not report its address within 15s; see " + logPath)
 }
 
+// randomKey returns prefix followed by 32 random hex digits.
+func randomKey(prefix string) (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return prefix + hex.EncodeToString(b), nil
+}
+
+// supportPermissions are the operations of the support key: Read Entry, Update Entry and List Entry
+// Keys, as the usage guide's support portal has them. Without objects:create it cannot add a player.
+var supportPermissions = []string{
+	"universe-datastores.objects:read",
+	"universe-datastores.objects:update",
+	"universe-datastores.objects:list",
+}
+
+// supportKeysFile is the emulator's -keys file holding the support key: the demo's universe, data
+// store "Inventory" only, and supportPermissions.
+func supportKeysFile(secret string) ([]byte, error) {
+	type key struct {
+		Key        string      `json:"key"`
+		UniverseID json.Number `json:"universeId"`
+		Datastores []string    `json:"datastores"`
+		Operations []string    `json:"operations"`
+	}
+	file := struct {
+		Keys []key `json:"keys"`
+	}{[]key{{secret, json.Number(universeID), []string{"Inventory"}, supportPermissions}}}
+	return json.MarshalIndent(file, "", "  ")
+}
+
 // stopEmulator asks the emulator to shut down and waits for it, unless -keep asked to leave it running.
 func (d *demo) stopEmulator() {
 	if d.keep {
@@ -241,6 +296,7 @@ func (d *demo) stopEmulator() {
 		d.say("    export TF_CLI_CONFIG_FILE=%s CHECKPOINT_DISABLE=1", filepath.Join(d.dir, "terraform.rc"))
 		d.say("    export ROBLOX_BASE_URL=%s ROBLOX_API_KEY=%s ROBLOX_UNIVERSE_ID=%s", d.baseURL, d.apiKey, universeID)
 		d.say("    cd %s && terraform plan", d.rel(filepath.Join(d.dir, "work", "leaderboard")))
+		d.say("    The support key (read, update and list entries of \"Inventory\" only) is %s; it is in %s.", d.supportKey, d.rel(d.keysFile))
 		d.say("    Stop it with: kill %d", d.emulator.Process.Pid)
 		return
 	}
@@ -329,9 +385,173 @@ func (d *demo) liveOps(ctx context.Context) (*scenario, error) {
 	return sc, nil
 }
 
+// player is one entry of data store "Inventory", in the schema of the usage guide's support portal.
+type player struct {
+	userID   int
+	currency int
+	weapon   string
+	level    int
+}
+
+func (p player) key() string { return fmt.Sprintf("User_%d", p.userID) }
+
+// value is the entry's JSON, keys in the order a game server would write them.
+func (p player) value() string {
+	return fmt.Sprintf(`{"currency":%d,"weapon":%q,"level":%d}`, p.currency, p.weapon, p.level)
+}
+
+// hcl is the value as an HCL object, for the support-edit example's inventory variable.
+func (p player) hcl() string {
+	return fmt.Sprintf(`{currency=%d,weapon=%q,level=%d}`, p.currency, p.weapon, p.level)
+}
+
+// inventory is what the game has written to data store "Inventory" before the demo starts.
+var inventory = []player{
+	{1, 120, "Sword", 3},
+	{2, 45, "Bow", 1},
+	{3, 980, "Staff", 12},
+	{4, 0, "Dagger", 2},
+	{5, 310, "Axe", 7},
+}
+
+// The support ticket: a player lost coins to a failed purchase and gets them back.
+const (
+	supportUser   = 3
+	supportRefund = 500
+	supportReason = "ticket 1042: refund of 500 coins for a failed shop purchase"
+	// supportNewKey is the entry the support key must not be able to create.
+	supportNewKey = "User_999"
+)
+
+// supportCreateConfig tries to create an entry, which the support key is not allowed to do.
+const supportCreateConfig = `terraform {
+  required_providers {
+    roblox = {
+      source = "terraform-roblox/roblox"
+    }
+  }
+}
+
+provider "roblox" {}
+
+# A new player's inventory: creating an entry needs universe-datastores.objects:create.
+resource "roblox_datastore_entry" "new_player" {
+  datastore_name = "Inventory"
+  key            = "` + supportNewKey + `"
+  value          = jsonencode({ currency = 500, weapon = "Sword", level = 1 })
+}
+`
+
+// supportEdit writes the players' inventories as a game server would, then has a support engineer
+// refund one of them through Terraform with a key that may read and update entries but not create
+// them: the entry is imported, changed, and checked over HTTP. Last, the same key tries to create an
+// entry, which must fail with the permission's name.
+func (d *demo) supportEdit(ctx context.Context) (*scenario, error) {
+	d.step = "Scenario 2: Support edit with a least-privilege key"
+	d.say("\n==> %s (examples/support-edit)", d.step)
+	d.say("    First the game's data: %d players in data store \"Inventory\", written over the Open Cloud API with the full key.", len(inventory))
+	d.players = slices.Clone(inventory)
+	for _, p := range d.players {
+		hdr := map[string]string{"roblox-entry-userids": fmt.Sprintf("[%d]", p.userID)}
+		if _, _, err := d.entry(ctx, http.MethodPost, "Inventory", p.key(), []byte(p.value()), hdr); err != nil {
+			return nil, err
+		}
+	}
+	i := slices.IndexFunc(d.players, func(p player) bool { return p.userID == supportUser })
+	before := d.players[i]
+	after := before
+	after.currency += supportRefund
+	d.say("    A ticket: %s lost %d coins to a failed purchase. Support's key may read, update and list the", before.key(), supportRefund)
+	d.say("    entries of \"Inventory\" and nothing else: it cannot create an entry or touch another data store.")
+	sc, err := d.prepare("support-edit")
+	if err != nil {
+		return nil, err
+	}
+	sc.env = withEnv(d.tfEnv, "ROBLOX_API_KEY", d.supportKey)
+	sc.vars = []string{"-var", "inventory=" + after.hcl(), "-var", "reason=" + supportReason}
+
+	d.say("    The import block takes over the entry the game wrote; the plan shows the refund against it:")
+	out, err := d.tfOutput(ctx, sc, full, append([]string{"plan"}, sc.vars...)...)
+	if err != nil {
+		return nil, err
+	}
+	if got, want := planSummary(out), "Plan: 1 to import, 0 to add, 1 to change, 0 to destroy."; got != want {
+		return nil, fmt.Errorf("the plan says %q, want %q", got, want)
+	}
+	if _, err := d.tf(ctx, sc, summary, append([]string{"apply", "-auto-approve"}, sc.vars...)...); err != nil {
+		return nil, err
+	}
+	value, hdr, err := d.entry(ctx, http.MethodGet, "Inventory", before.key(), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !sameJSON(value, []byte(after.value())) {
+		return nil, fmt.Errorf("entry Inventory/%s holds %s, want %s", before.key(), value, after.value())
+	}
+	wantAttrs, _ := json.Marshal(map[string]string{"reason": supportReason})
+	if attrs := hdr.Get("roblox-entry-attributes"); !sameJSON([]byte(attrs), wantAttrs) {
+		return nil, fmt.Errorf("entry Inventory/%s has attributes %s, want %s", before.key(), attrs, wantAttrs)
+	}
+	if ids := hdr.Get("roblox-entry-userids"); !sameJSON([]byte(ids), fmt.Appendf(nil, "[%d]", before.userID)) {
+		return nil, fmt.Errorf("entry Inventory/%s has user ids %s, want [%d]", before.key(), ids, before.userID)
+	}
+	d.players[i] = after
+	d.say("    %s before: %s", before.key(), before.value())
+	d.say("    %s after:  %s", before.key(), value)
+	d.say("    Checked over HTTP: the new value, the reason in the attributes, user id %d kept.", before.userID)
+
+	if err := d.supportCannotCreate(ctx, sc.env); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// supportCannotCreate applies a configuration that creates an entry with the support key, and
+// succeeds only when that apply fails for want of the create permission and wrote nothing.
+func (d *demo) supportCannotCreate(ctx context.Context, env []string) error {
+	d.step = "Scenario 2: the support key tries to create an entry"
+	d.say("\n    The same key cannot add a player: a configuration that creates %q must fail.", supportNewKey)
+	sc := &scenario{name: "support-edit-create", dir: filepath.Join(d.dir, "work", "support-edit-create"), env: env}
+	if err := os.MkdirAll(sc.dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(sc.dir, "main.tf"), []byte(supportCreateConfig), 0o644); err != nil {
+		return err
+	}
+	d.say("    Working copy: %s (written by the demo)", d.rel(sc.dir))
+	out, err := d.tfOutput(ctx, sc, silent, "apply", "-auto-approve")
+	if err == nil {
+		fmt.Print(indent(out))
+		return fmt.Errorf("the support key created Inventory/%s: the emulator should have refused it with 403", supportNewKey)
+	}
+	if ctx.Err() != nil {
+		return err
+	}
+	text := diagnosticText(out)
+	hint := "terraform import roblox_datastore_entry.NAME " + universeID + "/Inventory/global/" + supportNewKey
+	if !strings.Contains(text, "universe-datastores.objects:create") || !strings.Contains(text, hint) {
+		fmt.Print(indent(out))
+		return fmt.Errorf("%w, but not with the expected error, which names universe-datastores.objects:create and says %q", err, hint)
+	}
+	if !d.verbose { // -v has shown all of it already
+		fmt.Print(indent(expectedFailure(out)))
+	}
+	_, _, err = d.entry(ctx, http.MethodGet, "Inventory", supportNewKey, nil, nil)
+	var status *statusError
+	switch {
+	case err == nil:
+		return fmt.Errorf("the apply failed, yet Inventory/%s exists", supportNewKey)
+	case !errors.As(err, &status) || status.code != http.StatusNotFound:
+		return err
+	}
+	d.say("    Refused, as it should be: the error names the missing permission and how to take the entry over")
+	d.say("    once the game has created it. Nothing was written: the emulator answers 404 for %s.", supportNewKey)
+	return nil
+}
+
 // leaderboard seeds ordered entries, reads the top 3 back and checks them against the seeded scores.
 func (d *demo) leaderboard(ctx context.Context) (*scenario, error) {
-	d.step = "Scenario 2: Leaderboard"
+	d.step = "Scenario 3: Leaderboard"
 	d.say("\n==> %s (examples/leaderboard)", d.step)
 	d.say("    Seeds race scores into ordered data store \"RaceLeaderboard\" and reads the top 3, highest first.")
 	sc, err := d.prepare("leaderboard")
@@ -385,33 +605,13 @@ func checkTop(seeded map[string]int64, top []rank, n int) error {
 	return nil
 }
 
-// inventory is the old-schema data the migration scenario starts from, as a game would have written it.
-var inventory = []struct {
-	userID   int
-	currency int
-	weapon   string
-	level    int
-}{
-	{1, 120, "Sword", 3},
-	{2, 45, "Bow", 1},
-	{3, 980, "Staff", 12},
-	{4, 0, "Dagger", 2},
-	{5, 310, "Axe", 7},
-}
-
-// migration seeds entries over HTTP, then lets Terraform migrate them to a new schema and store.
+// migration lets Terraform migrate the entries of "Inventory", as the support-edit scenario left
+// them, to a new schema and store, and checks every copy over HTTP.
 func (d *demo) migration(ctx context.Context) (*scenario, error) {
-	d.step = "Scenario 3: Migration"
+	d.step = "Scenario 4: Migration"
 	d.say("\n==> %s (examples/migration)", d.step)
-	d.say("    First the game's data: %d players in data store \"Inventory\", written over the Open Cloud API.", len(inventory))
-	for _, p := range inventory {
-		body := fmt.Sprintf(`{"currency":%d,"weapon":%q,"level":%d}`, p.currency, p.weapon, p.level)
-		hdr := map[string]string{"roblox-entry-userids": fmt.Sprintf("[%d]", p.userID)}
-		if _, _, err := d.entry(ctx, http.MethodPost, "Inventory", fmt.Sprintf("User_%d", p.userID), []byte(body), hdr); err != nil {
-			return nil, err
-		}
-	}
-	d.say("    Then Terraform reads them all, converts them to schema version 2 and writes them to \"InventoryV2\".")
+	d.say("    Terraform reads the %d players of data store \"Inventory\" (User_%d with the refund of scenario 2),", len(d.players), supportUser)
+	d.say("    converts them to schema version 2 and writes them to \"InventoryV2\".")
 	sc, err := d.prepare("migration")
 	if err != nil {
 		return nil, err
@@ -419,26 +619,25 @@ func (d *demo) migration(ctx context.Context) (*scenario, error) {
 	if _, err := d.tf(ctx, sc, summary, "apply", "-auto-approve"); err != nil {
 		return nil, err
 	}
-	for i, p := range inventory {
-		key := fmt.Sprintf("User_%d", p.userID)
-		value, hdr, err := d.entry(ctx, http.MethodGet, "InventoryV2", key, nil, nil)
+	for _, p := range d.players {
+		value, hdr, err := d.entry(ctx, http.MethodGet, "InventoryV2", p.key(), nil, nil)
 		if err != nil {
 			return nil, err
 		}
 		want := fmt.Sprintf(`{"schema_version":2,"wallet":{"coins":%d,"gems":0},"loadout":{"primary":%q},"level":%d}`,
 			p.currency, p.weapon, p.level)
 		if !sameJSON(value, []byte(want)) {
-			return nil, fmt.Errorf("InventoryV2/%s holds %s, want %s", key, value, want)
+			return nil, fmt.Errorf("InventoryV2/%s holds %s, want %s", p.key(), value, want)
 		}
 		if ids := hdr.Get("roblox-entry-userids"); !sameJSON([]byte(ids), fmt.Appendf(nil, "[%d]", p.userID)) {
-			return nil, fmt.Errorf("InventoryV2/%s has user ids %s, want [%d]", key, ids, p.userID)
+			return nil, fmt.Errorf("InventoryV2/%s has user ids %s, want [%d]", p.key(), ids, p.userID)
 		}
-		if i == 0 {
-			d.say("    %s before: {\"currency\":%d,\"weapon\":%q,\"level\":%d}", key, p.currency, p.weapon, p.level)
-			d.say("    %s after:  %s", key, value)
+		if p.userID == supportUser {
+			d.say("    %s before: %s", p.key(), p.value())
+			d.say("    %s after:  %s", p.key(), value)
 		}
 	}
-	d.say("    Checked over HTTP: all %d entries of InventoryV2 hold the new schema and keep their user ids.", len(inventory))
+	d.say("    Checked over HTTP: all %d entries of InventoryV2 hold the new schema and keep their user ids.", len(d.players))
 	return sc, nil
 }
 
@@ -550,7 +749,7 @@ func (d *demo) prepare(name string) (*scenario, error) {
 		}
 	}
 	d.say("    Working copy: %s", d.rel(dst))
-	return &scenario{name: name, dir: dst}, nil
+	return &scenario{name: name, dir: dst, env: d.tfEnv}, nil
 }
 
 // show says how much of a command's output the reader sees.
@@ -560,13 +759,14 @@ const (
 	quiet   show = iota // nothing, unless it fails
 	summary             // the lines that say what happened ("Apply complete! ...", "No changes.")
 	full                // everything but the dev_overrides warning
+	silent              // nothing, even when it fails: the caller reads the output and decides
 )
 
 // tf runs a Terraform command in the scenario's folder and returns its exit code. Exit code 2 of
 // plan -detailed-exitcode (changes present) is a result, not an error.
 func (d *demo) tf(ctx context.Context, sc *scenario, show show, args ...string) (int, error) {
-	d.say("--> terraform %s", strings.Join(args, " "))
-	code, err := d.exec(ctx, sc.dir, d.tfEnv, show, d.terraform, args...)
+	d.say("--> terraform %s", shellJoin(args))
+	code, _, err := d.exec(ctx, sc.dir, sc.env, show, d.terraform, args...)
 	var exitErr *exec.ExitError
 	if code == 2 && slices.Contains(args, "-detailed-exitcode") && errors.As(err, &exitErr) {
 		return code, nil
@@ -574,11 +774,19 @@ func (d *demo) tf(ctx context.Context, sc *scenario, show show, args ...string) 
 	return code, err
 }
 
+// tfOutput runs a Terraform command like tf and returns its output as shown, without the
+// dev_overrides warning.
+func (d *demo) tfOutput(ctx context.Context, sc *scenario, show show, args ...string) (string, error) {
+	d.say("--> terraform %s", shellJoin(args))
+	_, out, err := d.exec(ctx, sc.dir, sc.env, show, d.terraform, args...)
+	return out, err
+}
+
 // capture runs a Terraform command quietly and returns its standard output, for commands such as
 // `output -json` whose output the demo reads.
 func (d *demo) capture(ctx context.Context, sc *scenario, args ...string) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := d.command(ctx, sc.dir, d.tfEnv, d.terraform, args...)
+	cmd := d.command(ctx, sc.dir, sc.env, d.terraform, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("terraform %s: %v\n%s", strings.Join(args, " "), err, indent(d.clean(stderr.String())))
@@ -586,15 +794,16 @@ func (d *demo) capture(ctx context.Context, sc *scenario, args ...string) ([]byt
 	return stdout.Bytes(), nil
 }
 
-// exec runs a command in dir and returns its exit code; a failure carries the command and its output.
-func (d *demo) exec(ctx context.Context, dir string, env []string, show show, name string, args ...string) (int, error) {
+// exec runs a command in dir and returns its exit code and its output, cleaned; a failure carries
+// the command and says where its output is.
+func (d *demo) exec(ctx context.Context, dir string, env []string, show show, name string, args ...string) (int, string, error) {
 	// One writer for both streams keeps Terraform's errors where they happened in its output.
 	var out bytes.Buffer
 	cmd := d.command(ctx, dir, env, name, args...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	text := d.clean(out.String())
-	if d.verbose || show == full || err != nil {
+	if d.verbose || show == full || (err != nil && show != silent) {
 		fmt.Print(indent(text))
 	} else if show == summary {
 		for line := range strings.Lines(stripANSI(text)) {
@@ -608,12 +817,12 @@ func (d *demo) exec(ctx context.Context, dir string, env []string, show show, na
 		if cmd.ProcessState != nil {
 			code = cmd.ProcessState.ExitCode()
 		}
-		if text != "" {
+		if text != "" && show != silent {
 			err = fmt.Errorf("%w (its output is above)", err)
 		}
-		return code, fmt.Errorf("`%s %s` in %s failed: %w", filepath.Base(name), strings.Join(args, " "), d.rel(dir), err)
+		return code, text, fmt.Errorf("`%s %s` in %s failed: %w", filepath.Base(name), shellJoin(args), d.rel(dir), err)
 	}
-	return 0, nil
+	return 0, text, nil
 }
 
 // command prepares a command that stops gracefully with the demo: Terraform, interrupted once,
@@ -643,6 +852,74 @@ func isSummary(line string) bool {
 		}
 	}
 	return false
+}
+
+// planSummary returns the "Plan: ..." line of a plan's output, or "" when there is none.
+func planSummary(out string) string {
+	for line := range strings.Lines(stripANSI(out)) {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "Plan:") {
+			return t
+		}
+	}
+	return ""
+}
+
+// diagnosticText returns the text of the diagnostic boxes in Terraform's output as one line with
+// single spaces, so that a phrase can be found wherever Terraform wrapped it.
+func diagnosticText(out string) string {
+	var words []string
+	for line := range strings.Lines(stripANSI(out)) {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "│"); ok {
+			words = append(words, strings.Fields(rest)...)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// expectedFailure keeps what a reader needs of a command that failed on purpose: the plan line and
+// the error boxes, without Terraform's progress lines.
+func expectedFailure(out string) string {
+	var keep []string
+	inBox := false
+	for line := range strings.Lines(out) {
+		t := strings.TrimSpace(stripANSI(line))
+		switch {
+		case strings.HasPrefix(t, "╷"):
+			inBox = true
+			keep = append(keep, line)
+		case inBox:
+			keep = append(keep, line)
+			inBox = !strings.HasPrefix(t, "╵")
+		case strings.HasPrefix(t, "Plan:"):
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(keep, "")
+}
+
+// withEnv returns a copy of env with key set to value, replacing any earlier setting of key.
+func withEnv(env []string, key, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, key+"="+value)
+}
+
+// shellJoin joins a command's arguments for display, quoting the ones a POSIX shell would split or
+// interpret, so that a line can be pasted into a shell.
+func shellJoin(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,/:@%+") == "" {
+			quoted[i] = a
+		} else {
+			quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(quoted, " ")
 }
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
@@ -709,8 +986,8 @@ func (d *demo) entry(ctx context.Context, method, datastore, key string, body []
 	return d.request(ctx, method, target, body, h)
 }
 
-// request sends one HTTP request and returns the body and headers of a 2xx answer; empty header
-// values are left out.
+// request sends one HTTP request and returns the body and headers of a 2xx answer, or a
+// *statusError for any other answer; empty header values are left out.
 func (d *demo) request(ctx context.Context, method, target string, body []byte, hdr map[string]string) ([]byte, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(body))
 	if err != nil {
@@ -731,10 +1008,19 @@ func (d *demo) request(ctx context.Context, method, target string, body []byte, 
 		return nil, nil, err
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, nil, fmt.Errorf("%s %s: %s: %s", method, strings.SplitN(target, "?", 2)[0], resp.Status, bytes.TrimSpace(data))
+		return nil, nil, &statusError{code: resp.StatusCode,
+			msg: fmt.Sprintf("%s %s: %s: %s", method, strings.SplitN(target, "?", 2)[0], resp.Status, bytes.TrimSpace(data))}
 	}
 	return data, resp.Header, nil
 }
+
+// statusError is an answer outside 2xx.
+type statusError struct {
+	code int
+	msg  string
+}
+
+func (e *statusError) Error() string { return e.msg }
 
 // sameJSON reports whether two JSON texts have the same meaning.
 func sameJSON(a, b []byte) bool {
