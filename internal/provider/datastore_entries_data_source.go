@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -23,15 +24,6 @@ import (
 var (
 	_ datasource.DataSourceWithConfigure        = (*datastoreEntriesDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*datastoreEntriesDataSource)(nil)
-)
-
-const (
-	// maxPageSize is the largest page the list operations return.
-	maxPageSize = 100
-	// maxConcurrentReads bounds the GetEntry requests in flight for include_values. The client's
-	// rate limiter still paces them; this only keeps a large listing from opening hundreds of
-	// connections at once.
-	maxConcurrentReads = 8
 )
 
 // NewDatastoreEntriesDataSource returns the roblox_datastore_entries data source.
@@ -183,70 +175,56 @@ func (d *datastoreEntriesDataSource) Read(ctx context.Context, req datasource.Re
 // listing stops as soon as enough live entries are found, and deleted keys do not use up the limit.
 func (d *datastoreEntriesDataSource) list(ctx context.Context, in opencloud.ListEntryKeysInput, limit types.Int64, withValues bool) ([]datastoreEntriesItemModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out := make([]datastoreEntriesItemModel, 0)
-	remaining := -1 // no limit
-	if !limit.IsNull() {
-		remaining = int(limit.ValueInt64())
-	}
-	pages := 0
-	for remaining != 0 {
-		in.Limit = maxPageSize
-		if remaining > 0 {
-			in.Limit = min(remaining, maxPageSize)
-		}
+	out, pages, err := readPages(limit, func(size int, cursor string) ([]datastoreEntriesItemModel, string, error) {
+		in.Limit, in.Cursor = size, cursor
 		page, err := d.data.client.ListEntryKeys(ctx, in)
 		if err != nil {
-			addAPIError(&diags, "Error Listing Data Store Entries", "list the keys of "+describeKeyListing(in), err)
-			return nil, diags
+			return nil, "", err
 		}
-		pages++
-		keys := page.Keys
-		if remaining > 0 && len(keys) > remaining {
-			keys = keys[:remaining]
-		}
-		var items []datastoreEntriesItemModel
+		keys := page.Keys[:min(len(page.Keys), size)]
 		if withValues {
-			var valueDiags diag.Diagnostics
-			items, valueDiags = d.readValues(ctx, in, keys)
-			diags.Append(valueDiags...)
-			if diags.HasError() {
-				return nil, diags
-			}
-		} else {
-			items = make([]datastoreEntriesItemModel, 0, len(keys))
-			for _, k := range keys {
-				items = append(items, datastoreEntriesItemModel{
-					Scope:      types.StringValue(k.Scope),
-					Key:        types.StringValue(k.Key),
-					Value:      NewJSONNull(),
-					Version:    types.StringNull(),
-					Attributes: NewJSONObjectNull(),
-					UserIDs:    types.SetNull(types.Int64Type),
-				})
+			items, err := d.readValues(ctx, in, keys)
+			return items, page.NextPageCursor, err
+		}
+		items := make([]datastoreEntriesItemModel, len(keys))
+		for i, k := range keys {
+			items[i] = datastoreEntriesItemModel{
+				Scope:      types.StringValue(k.Scope),
+				Key:        types.StringValue(k.Key),
+				Value:      NewJSONNull(),
+				Version:    types.StringNull(),
+				Attributes: NewJSONObjectNull(),
+				UserIDs:    types.SetNull(types.Int64Type),
 			}
 		}
-		out = append(out, items...)
-		if remaining > 0 {
-			remaining -= len(items)
-		}
-		if page.NextPageCursor == "" {
-			break
-		}
-		if page.NextPageCursor == in.Cursor {
-			diags.AddError("Error Listing Data Store Entries",
-				fmt.Sprintf("Could not list the keys of %s: the service returned the same page cursor twice. Try again later.", describeKeyListing(in)))
-			return nil, diags
-		}
-		in.Cursor = page.NextPageCursor
+		return items, page.NextPageCursor, nil
+	})
+	var readErr *valueReadError
+	switch {
+	case errors.As(err, &readErr):
+		addAPIError(&diags, "Error Reading Data Store Entry",
+			"read "+readErr.id.describe()+" while listing values (include_values)", readErr.err)
+		return nil, diags
+	case err != nil:
+		addAPIError(&diags, "Error Listing Data Store Entries", "list the keys of "+describeKeyListing(in), err)
+		return nil, diags
 	}
 	tflog.Debug(ctx, "listed data store entries", map[string]any{"entries": len(out), "pages": pages, "include_values": withValues})
 	return out, diags
 }
 
+// valueReadError is a failed GetEntry of include_values, with the entry it was for.
+type valueReadError struct {
+	id  entryID
+	err error
+}
+
+func (e *valueReadError) Error() string { return e.err.Error() }
+func (e *valueReadError) Unwrap() error { return e.err }
+
 // readValues reads the entries of one page with a fixed pool of workers, keeping the page's order.
 // Keys whose entry is gone (deleted but not yet purged from the listing) are left out.
-func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in opencloud.ListEntryKeysInput, keys []opencloud.EntryKey) ([]datastoreEntriesItemModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in opencloud.ListEntryKeysInput, keys []opencloud.EntryKey) ([]datastoreEntriesItemModel, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -256,7 +234,6 @@ func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in openclou
 		wg       sync.WaitGroup
 		errOnce  sync.Once
 		firstErr error
-		failed   entryID
 	)
 	for range min(maxConcurrentReads, len(keys)) {
 		wg.Go(func() {
@@ -271,7 +248,7 @@ func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in openclou
 				case opencloud.IsNotFound(err):
 				case err != nil:
 					errOnce.Do(func() {
-						firstErr, failed = err, id
+						firstErr = &valueReadError{id: id, err: err}
 						// One failure fails the read, so the requests still queued would be wasted.
 						cancel()
 					})
@@ -284,14 +261,11 @@ func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in openclou
 	}
 	wg.Wait()
 	if firstErr != nil {
-		addAPIError(&diags, "Error Reading Data Store Entry",
-			"read "+failed.describe()+" while listing values (include_values)", firstErr)
-		return nil, diags
+		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
 		// Interrupted: the entries not yet read would otherwise look deleted and be left out.
-		addAPIError(&diags, "Error Listing Data Store Entries", "read the values of "+describeKeyListing(in), err)
-		return nil, diags
+		return nil, err
 	}
 
 	items := make([]datastoreEntriesItemModel, 0, len(keys))
@@ -300,7 +274,9 @@ func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in openclou
 			continue
 		}
 		ids, idDiags := userIDsValue(e.UserIDs)
-		diags.Append(idDiags...)
+		if idDiags.HasError() {
+			return nil, fmt.Errorf("user ids of %q: %s", keys[i].Key, idDiags[0].Detail())
+		}
 		items = append(items, datastoreEntriesItemModel{
 			Scope:      types.StringValue(keys[i].Scope),
 			Key:        types.StringValue(keys[i].Key),
@@ -310,7 +286,7 @@ func (d *datastoreEntriesDataSource) readValues(ctx context.Context, in openclou
 			UserIDs:    ids,
 		})
 	}
-	return items, diags
+	return items, nil
 }
 
 func describeKeyListing(in opencloud.ListEntryKeysInput) string {

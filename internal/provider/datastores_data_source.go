@@ -108,42 +108,21 @@ func (d *datastoresDataSource) Read(ctx context.Context, req datasource.ReadRequ
 
 func (d *datastoresDataSource) list(ctx context.Context, in opencloud.ListDatastoresInput, limit types.Int64) ([]datastoreItemModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out := make([]datastoreItemModel, 0)
-	remaining := -1 // no limit
-	if !limit.IsNull() {
-		remaining = int(limit.ValueInt64())
-	}
-	pages := 0
-	for remaining != 0 {
-		in.Limit = maxPageSize
-		if remaining > 0 {
-			in.Limit = min(remaining, maxPageSize)
-		}
+	out, pages, err := readPages(limit, func(size int, cursor string) ([]datastoreItemModel, string, error) {
+		in.Limit, in.Cursor = size, cursor
 		page, err := d.data.client.ListDatastores(ctx, in)
 		if err != nil {
-			addAPIError(&diags, "Error Listing Data Stores", "list the data stores of "+describeStoreListing(in), err)
-			return nil, diags
+			return nil, "", err
 		}
-		pages++
-		stores := page.Datastores
-		if remaining > 0 && len(stores) > remaining {
-			stores = stores[:remaining]
+		items := make([]datastoreItemModel, len(page.Datastores))
+		for i, s := range page.Datastores {
+			items[i] = datastoreItemModel{Name: types.StringValue(s.Name), CreatedTime: timeValue(s.CreatedTime)}
 		}
-		for _, s := range stores {
-			out = append(out, datastoreItemModel{Name: types.StringValue(s.Name), CreatedTime: timeValue(s.CreatedTime)})
-		}
-		if remaining > 0 {
-			remaining -= len(stores)
-		}
-		if page.NextPageCursor == "" {
-			break
-		}
-		if page.NextPageCursor == in.Cursor {
-			diags.AddError("Error Listing Data Stores",
-				fmt.Sprintf("Could not list the data stores of %s: the service returned the same page cursor twice. Try again later.", describeStoreListing(in)))
-			return nil, diags
-		}
-		in.Cursor = page.NextPageCursor
+		return items, page.NextPageCursor, nil
+	})
+	if err != nil {
+		addAPIError(&diags, "Error Listing Data Stores", "list the data stores of "+describeStoreListing(in), err)
+		return nil, diags
 	}
 	tflog.Debug(ctx, "listed data stores", map[string]any{"datastores": len(out), "pages": pages})
 	return out, diags

@@ -137,42 +137,27 @@ func (d *orderedEntriesDataSource) Read(ctx context.Context, req datasource.Read
 
 func (d *orderedEntriesDataSource) list(ctx context.Context, in opencloud.ListOrderedEntriesInput, limit types.Int64) ([]orderedEntriesItemModel, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	out := make([]orderedEntriesItemModel, 0)
-	remaining := -1 // no limit
+	// The page size stays the same on every page: the service refuses a page token used with
+	// different parameters, page size included.
 	in.MaxPageSize = maxPageSize
 	if !limit.IsNull() {
-		remaining = int(limit.ValueInt64())
-		// The page size stays the same on every page: the service refuses a page token used with
-		// different parameters, page size included.
-		in.MaxPageSize = min(remaining, maxPageSize)
+		in.MaxPageSize = min(int(limit.ValueInt64()), maxPageSize)
 	}
-	pages := 0
-	for remaining != 0 {
+	out, pages, err := readPages(limit, func(_ int, token string) ([]orderedEntriesItemModel, string, error) {
+		in.PageToken = token
 		page, err := d.data.client.ListOrderedEntries(ctx, in)
 		if err != nil {
-			addAPIError(&diags, "Error Listing Ordered Data Store Entries", "list the entries of "+describeOrderedListing(in), err)
-			return nil, diags
+			return nil, "", err
 		}
-		pages++
-		entries := page.Entries
-		if remaining > 0 && len(entries) > remaining {
-			entries = entries[:remaining]
+		items := make([]orderedEntriesItemModel, len(page.Entries))
+		for i, e := range page.Entries {
+			items[i] = orderedEntriesItemModel{Key: types.StringValue(e.ID), Value: types.Int64Value(e.Value)}
 		}
-		for _, e := range entries {
-			out = append(out, orderedEntriesItemModel{Key: types.StringValue(e.ID), Value: types.Int64Value(e.Value)})
-		}
-		if remaining > 0 {
-			remaining -= len(entries)
-		}
-		if page.NextPageToken == "" {
-			break
-		}
-		if page.NextPageToken == in.PageToken {
-			diags.AddError("Error Listing Ordered Data Store Entries",
-				fmt.Sprintf("Could not list the entries of %s: the service returned the same page token twice. Try again later.", describeOrderedListing(in)))
-			return nil, diags
-		}
-		in.PageToken = page.NextPageToken
+		return items, page.NextPageToken, nil
+	})
+	if err != nil {
+		addAPIError(&diags, "Error Listing Ordered Data Store Entries", "list the entries of "+describeOrderedListing(in), err)
+		return nil, diags
 	}
 	tflog.Debug(ctx, "listed ordered data store entries", map[string]any{"entries": len(out), "pages": pages})
 	return out, diags
