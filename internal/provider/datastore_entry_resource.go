@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -286,7 +285,12 @@ func holds(e *opencloud.Entry, in opencloud.SetEntryInput) bool {
 	if eq, err := JSONSemanticallyEqual(orEmptyObject(e.Attributes), orEmptyObject(in.Attributes)); err != nil || !eq {
 		return false
 	}
-	a, b := slices.Clone(e.UserIDs), slices.Clone(in.UserIDs)
+	return sameIDs(e.UserIDs, in.UserIDs)
+}
+
+// sameIDs compares user ids as sets.
+func sameIDs(a, b []int64) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
@@ -340,15 +344,8 @@ func (m *datastoreEntryModel) fromEntry(ctx context.Context, e *opencloud.Entry)
 	if !m.UserIDs.IsNull() {
 		diags.Append(m.UserIDs.ElementsAs(ctx, &stateIDs, false)...)
 	}
-	a, b := slices.Clone(stateIDs), slices.Clone(e.UserIDs)
-	slices.Sort(a)
-	slices.Sort(b)
-	if m.UserIDs.IsNull() || !slices.Equal(a, b) {
-		elems := make([]attr.Value, len(e.UserIDs))
-		for i, id := range e.UserIDs {
-			elems[i] = types.Int64Value(id)
-		}
-		set, d := types.SetValue(types.Int64Type, elems)
+	if m.UserIDs.IsNull() || !sameIDs(stateIDs, e.UserIDs) {
+		set, d := userIDsValue(e.UserIDs)
 		diags.Append(d...)
 		m.UserIDs = set
 	}
